@@ -1,0 +1,60 @@
+"""Tagungsportal: the application factory."""
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from portal import config as config_module
+from portal.config import ROOT
+
+
+def create_app(config=None) -> Flask:
+    """Build the app from defaults, PORTAL_* environment variables and `config`."""
+    cfg = config_module.load(config)
+    config_module.check_production(cfg)
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=cfg["INSTANCE_PATH"],
+    )
+    app.config.update(cfg)
+    Path(app.config["UPLOAD_ROOT"]).mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+    from portal import auth, db, errors, i18n, security, templating
+    from portal.extensions import csrf, htmx, login_manager, mail
+
+    db.init_app(app)
+    csrf.init_app(app)
+    mail.init_app(app)
+    htmx.init_app(app)
+    login_manager.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    templating.init_app(app)
+    auth.init_app(app)
+    errors.init_app(app)
+    _register_blueprints(app)
+
+    from portal import cli
+
+    cli.init_app(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from portal.accounts import bp as accounts_bp
+    from portal.admin import bp as admin_bp
+    from portal.backoffice import bp as backoffice_bp
+    from portal.devmail import bp as devmail_bp
+    from portal.events import bp as events_bp
+
+    app.register_blueprint(events_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(backoffice_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(devmail_bp)

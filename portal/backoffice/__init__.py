@@ -1,0 +1,7 @@
+"""Blueprint of the backoffice area."""
+
+from flask import Blueprint
+
+bp = Blueprint("backoffice", __name__, url_prefix="/organisation")
+
+from portal.backoffice import views  # noqa: E402,F401

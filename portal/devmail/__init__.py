@@ -1,0 +1,7 @@
+"""Blueprint of the devmail area."""
+
+from flask import Blueprint
+
+bp = Blueprint("devmail", __name__, url_prefix="/dev/mailbox")
+
+from portal.devmail import views  # noqa: E402,F401

@@ -1,0 +1,227 @@
+"""Fixtures: a migrated database (SQLite, or PostgreSQL via TEST_DATABASE_URL), an app,
+a client that sends CSRF tokens, a real SMTP server, and factories."""
+
+import os
+import shutil
+import socket
+from datetime import date, datetime
+from email import message_from_bytes, policy
+
+import pytest
+from aiosmtpd.controller import Controller
+from flask.testing import FlaskClient
+from itsdangerous import URLSafeTimedSerializer
+
+from portal import create_app
+from portal.db import open_database
+from portal.extensions import db
+
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+SECRET = "test-secret-key-" * 4
+PASSWORD = "Korrekt-Pferd-Batterie-42"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# --- mail -----------------------------------------------------------------------------
+
+
+class _Collector:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        msg = message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append(msg)
+        return "250 OK"
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 for the whole run."""
+    handler = _Collector()
+    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    yield controller
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server):
+    """Messages that reached the SMTP server during this test."""
+    smtp_server.handler.messages.clear()
+    return smtp_server.handler.messages
+
+
+# --- database -------------------------------------------------------------------------
+
+
+def _migrate(url: str) -> None:
+    from portal.schema import runner
+
+    database = open_database(url)
+    db.initialize(database)
+    database.connect()
+    if PG_URL:
+        database.execute_sql("DROP SCHEMA public CASCADE")
+        database.execute_sql("CREATE SCHEMA public")
+    runner(database).up()
+    database.close()
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory):
+    """The URL of a database with every migration applied (a template file for SQLite)."""
+    if PG_URL:
+        _migrate(PG_URL)
+        return PG_URL
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    _migrate(f"sqlite:///{path}")
+    return str(path)
+
+
+def _fresh_database_url(migrated_database, tmp_path) -> str:
+    if PG_URL:
+        database = open_database(PG_URL)
+        database.connect()
+        tables = [t for t in database.get_tables() if t != "schema_migration"]
+        if tables:
+            names = ", ".join(f'"{t}"' for t in tables)
+            database.execute_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+        database.close()
+        return PG_URL
+    target = tmp_path / "portal.db"
+    shutil.copyfile(migrated_database, target)
+    return f"sqlite:///{target}"
+
+
+class CsrfClient(FlaskClient):
+    """A test client that sends a valid CSRF token with every unsafe request.
+
+    Pass csrf=False to send none (to test the protection itself).
+    """
+
+    def open(self, *args, **kwargs):
+        send_token = kwargs.pop("csrf", True)
+        method = (kwargs.get("method") or "GET").upper()
+        if send_token and method not in {"GET", "HEAD", "OPTIONS"}:
+            headers = dict(kwargs.pop("headers", None) or {})
+            headers.setdefault("X-CSRFToken", self.csrf_token())
+            kwargs["headers"] = headers
+        return super().open(*args, **kwargs)
+
+    def csrf_token(self) -> str:
+        raw = "test-csrf-raw-token"
+        with self.session_transaction() as session:
+            session.setdefault("csrf_token", raw)
+            raw = session["csrf_token"]
+        serializer = URLSafeTimedSerializer(self.application.secret_key, salt="wtf-csrf-token")
+        return serializer.dumps(raw)
+
+
+@pytest.fixture
+def app_config(migrated_database, tmp_path, smtp_server):
+    return {
+        "TESTING": True,
+        "ENV": "testing",
+        "SECRET_KEY": SECRET,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "DATABASE_URL": _fresh_database_url(migrated_database, tmp_path),
+        "UPLOAD_ROOT": str(tmp_path / "uploads"),
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": smtp_server.port,
+        "MAIL_DEV_MAILBOX": False,
+        "BASE_URL": "http://localhost",
+        "SERVER_NAME": "localhost",
+    }
+
+
+@pytest.fixture
+def app(app_config):
+    application = create_app(app_config)
+    application.test_client_class = CsrfClient
+    with application.app_context():
+        db.connect(reuse_if_open=True)
+        yield application
+        if not db.is_closed():
+            db.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+# --- factories ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_user():
+    """make_user(email=..., roles=("organiser",), confirmed=True, password=PASSWORD)."""
+    from portal.accounts.models import RoleGrant, User
+    from portal.accounts.passwords import hash_password
+
+    counter = iter(range(1, 10_000))
+    hashed = {}
+
+    def make(email=None, name=None, roles=("attendee",), confirmed=True, password=PASSWORD):
+        n = next(counter)
+        if password not in hashed:
+            hashed[password] = hash_password(password)
+        user = User.create(
+            email=(email or f"person{n}@example.org").lower(),
+            name=name or f"Person {n}",
+            password_hash=hashed[password],
+            email_confirmed_at=datetime(2024, 1, 1) if confirmed else None,
+        )
+        for role in roles:
+            RoleGrant.create(user=user, role=role)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    """login(user, password=PASSWORD) through the real login form; returns the response."""
+
+    def do_login(user, password=PASSWORD, follow_redirects=False):
+        return client.post(
+            "/konto/anmelden",
+            data={"email": user.email, "password": password},
+            follow_redirects=follow_redirects,
+        )
+
+    return do_login
+
+
+@pytest.fixture
+def make_event():
+    """make_event(slug=..., status="published", ...) with sensible two-day defaults."""
+    from portal.events.models import Event
+
+    counter = iter(range(1, 10_000))
+
+    def make(**kw):
+        n = next(counter)
+        values = {
+            "slug": f"tagung-{n}",
+            "title": f"Tagung {n}",
+            "starts_on": date(2024, 11, 19),
+            "ends_on": date(2024, 11, 20),
+            "venue": "Tagungszentrum",
+            "status": "published",
+        }
+        values.update(kw)
+        return Event.create(**values)
+
+    return make

@@ -52,9 +52,11 @@ def _register_blueprints(app: Flask) -> None:
     from portal.backoffice import bp as backoffice_bp
     from portal.devmail import bp as devmail_bp
     from portal.events import bp as events_bp
+    from portal.registration import bp as registration_bp
 
     app.register_blueprint(events_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(backoffice_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(devmail_bp)
+    app.register_blueprint(registration_bp)

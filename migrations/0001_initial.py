@@ -9,6 +9,7 @@ def up(migrator, db):
         name = CharField(max_length=200)
         password_hash = CharField()
         email_confirmed_at = DateTimeField(null=True)
+        pending_email = CharField(null=True, max_length=254)
         session_version = IntegerField(default=1)
         is_active = BooleanField(default=True)
         created_at = DateTimeField()

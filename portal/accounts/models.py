@@ -30,6 +30,8 @@ class User(BaseModel):
     name = CharField(max_length=200)
     password_hash = CharField(max_length=255)
     email_confirmed_at = DateTimeField(null=True)
+    # A requested change of address waits here until the link sent to it is opened.
+    pending_email = CharField(max_length=254, null=True)
     # Bumped on logout and password change: every other session then ends.
     session_version = IntegerField(default=1)
     is_active = BooleanField(default=True)

@@ -73,6 +73,17 @@ def mail_deliver(loop, interval):
         time.sleep(interval)
 
 
+@mail_cli.command("test")
+@click.argument("address")
+def mail_test(address):
+    """Queue a test mail to ADDRESS (to check the SMTP settings with `mail deliver`)."""
+    from portal.mailer import queue_mail
+
+    with db.connection_context():
+        row = queue_mail(address, "test_notice", number=1)
+    click.echo(f"Testnachricht eingereiht (Nr. {row.id}).")
+
+
 @demo_cli.command("load")
 def demo_load():
     """Create both events of the documents and one demo account per role (idempotent)."""

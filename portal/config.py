@@ -48,6 +48,8 @@ def load(overrides=None) -> dict:
         "MAIL_USERNAME": _env("MAIL_USERNAME"),
         "MAIL_PASSWORD": _env("MAIL_PASSWORD"),
         "MAIL_DEFAULT_SENDER": _env("MAIL_SENDER", "Tagungsportal <noreply@tagungsportal.example>"),
+        # Tests talk to a real SMTP server: never let TESTING suppress sending.
+        "MAIL_SUPPRESS_SEND": False,
         "MAIL_MAX_ATTEMPTS": int(_env("MAIL_MAX_ATTEMPTS", "12")),
         # Development: mails stay in the outbox and show on /dev/mailbox.
         "MAIL_DEV_MAILBOX": _bool(_env("MAIL_DEV_MAILBOX", "1" if env != "production" else "0")),

@@ -1,6 +1,7 @@
 """Fixtures: a migrated database (SQLite, or PostgreSQL via TEST_DATABASE_URL), an app,
 a client that sends CSRF tokens, a real SMTP server, and factories."""
 
+import contextvars
 import os
 import shutil
 import socket
@@ -112,7 +113,9 @@ class CsrfClient(FlaskClient):
             headers = dict(kwargs.pop("headers", None) or {})
             headers.setdefault("X-CSRFToken", self.csrf_token())
             kwargs["headers"] = headers
-        return super().open(*args, **kwargs)
+        # Each request gets its own application context (and so its own `g`), as in
+        # production, even while the test itself holds one for direct service calls.
+        return contextvars.Context().run(super().open, *args, **kwargs)
 
     def csrf_token(self) -> str:
         raw = "test-csrf-raw-token"

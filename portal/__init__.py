@@ -1,5 +1,6 @@
 """Tagungsportal: the application factory."""
 
+import importlib
 import logging
 from pathlib import Path
 
@@ -46,17 +47,12 @@ def create_app(config=None) -> Flask:
     return app
 
 
-def _register_blueprints(app: Flask) -> None:
-    from portal.accounts import bp as accounts_bp
-    from portal.admin import bp as admin_bp
-    from portal.backoffice import bp as backoffice_bp
-    from portal.devmail import bp as devmail_bp
-    from portal.events import bp as events_bp
-    from portal.registration import bp as registration_bp
+AREAS = ("events", "accounts", "backoffice", "admin", "devmail", "registration")
 
-    app.register_blueprint(events_bp)
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(backoffice_bp)
-    app.register_blueprint(admin_bp)
-    app.register_blueprint(devmail_bp)
-    app.register_blueprint(registration_bp)
+
+def _register_blueprints(app: Flask) -> None:
+    """Import each area's views (which attach routes to its blueprint), then register it."""
+    for area in AREAS:
+        package = importlib.import_module(f"portal.{area}")
+        importlib.import_module(f"portal.{area}.views")
+        app.register_blueprint(package.bp)

@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("backoffice", __name__, url_prefix="/organisation")
-
-from portal.backoffice import views  # noqa: E402,F401

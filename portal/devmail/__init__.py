@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("devmail", __name__, url_prefix="/dev/mailbox")
-
-from portal.devmail import views  # noqa: E402,F401

@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("registration", __name__)
-
-from portal.registration import views  # noqa: E402,F401

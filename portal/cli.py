@@ -45,11 +45,13 @@ def db_status():
 
 @db_cli.command("new")
 @click.argument("name")
-def db_new(name):
+@click.option("--models", "modules", multiple=True, help="Only these modules, e.g. portal.x.models")
+@click.option("--number", type=int, default=None, help="Use this migration number.")
+def db_new(name, modules, number):
     """Write a migration for what the models add beyond the existing migrations."""
     from portal.schema import make_migration
 
-    path = make_migration(name)
+    path = make_migration(name, modules=modules or None, number=number)
     click.echo(path or "Die Modelle entsprechen den Migrationen: nichts zu tun.")
 
 

@@ -16,17 +16,19 @@ def runner(database) -> Runner:
     return Runner(database, str(MIGRATIONS))
 
 
-def pending_diff(database=None):
-    """Diff between the models and a database with every migration applied."""
+def pending_diff(database=None, modules=None):
+    """Diff between the models (of `modules`, default all) and every migration applied."""
     from portal.extensions import db
-    from portal.models import ALL_MODELS
+    from portal.models import ALL_MODELS, collect_models
+
+    models = collect_models(modules) if modules else ALL_MODELS
 
     scratch = database or SqliteDatabase(":memory:", pragmas={"foreign_keys": 1})
     previous = db.obj
     db.initialize(scratch)
     try:
         runner(scratch).up()
-        return diff_models(scratch, ALL_MODELS)
+        return diff_models(scratch, models)
     finally:
         db.initialize(previous)
 
@@ -70,10 +72,21 @@ def render_migration(diff) -> str:
     return header + body.lstrip()
 
 
-def make_migration(name: str) -> str | None:
-    """Write migrations/NNNN_name.py for whatever the models add; None when nothing changed."""
-    diff = pending_diff()
+def make_migration(name: str, modules=None, number: int | None = None) -> str | None:
+    """Write migrations/NNNN_name.py for what the models add; None when nothing changed.
+
+    `modules` limits the diff to some areas' models, `number` fixes NNNN: both let several
+    areas be developed side by side without their migrations colliding.
+    """
+    diff = pending_diff(modules=modules)
     if not diff:
         return None
-    path = runner(SqliteDatabase(":memory:")).create(name, body=render_migration(diff))
-    return path
+    body = render_migration(diff)
+    if number is None:
+        return runner(SqliteDatabase(":memory:")).create(name, body=body)
+    slug = re.sub(r"[^\w]+", "_", name.strip()).strip("_").lower()
+    path = MIGRATIONS / f"{number:04d}_{slug}.py"
+    if path.exists() or list(MIGRATIONS.glob(f"{number:04d}_*.py")):
+        raise FileExistsError(f"migration number {number:04d} is taken")
+    path.write_text(body)
+    return str(path)

@@ -1,6 +1,6 @@
 """Languages: German first (formal "Sie"), English second, chosen by the user."""
 
-from flask import redirect, request, session, url_for
+from flask import has_request_context, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 
 from portal.extensions import babel
@@ -9,6 +9,8 @@ LANGUAGE_NAMES = {"de": "Deutsch", "en": "English"}
 
 
 def select_locale():
+    if not has_request_context():
+        return "de"
     lang = session.get("lang")
     return lang if lang in LANGUAGE_NAMES else "de"
 

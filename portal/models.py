@@ -12,7 +12,7 @@ from peewee import sort_models
 
 from portal.db import BaseModel
 
-TOP_LEVEL_MODULES = ("portal.audit", "portal.mailer")
+TOP_LEVEL_MODULES = ("portal.audit", "portal.mailer", "portal.storage")
 
 
 def _model_modules() -> list[str]:

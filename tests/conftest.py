@@ -167,6 +167,9 @@ def runner(app):
 # --- factories ------------------------------------------------------------------------
 
 
+_HASHES = {}  # argon2 is slow on purpose: hash each test password once per run
+
+
 @pytest.fixture
 def make_user():
     """make_user(email=..., roles=("organiser",), confirmed=True, password=PASSWORD)."""
@@ -174,7 +177,7 @@ def make_user():
     from portal.accounts.passwords import hash_password
 
     counter = iter(range(1, 10_000))
-    hashed = {}
+    hashed = _HASHES
 
     def make(email=None, name=None, roles=("attendee",), confirmed=True, password=PASSWORD):
         n = next(counter)

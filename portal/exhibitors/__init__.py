@@ -1,0 +1,5 @@
+"""Blueprint of the exhibitors area."""
+
+from flask import Blueprint
+
+bp = Blueprint("exhibitors", __name__)

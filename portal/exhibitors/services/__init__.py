@@ -1,0 +1,96 @@
+"""Foyer exhibition services: booths, decisions, the plan and the pages that show them.
+
+Approval is exact under concurrency (see decisions.py); a unique index on Booth.place keeps
+one booth per place (see placement.py). Every state change is audited and mailed to the
+exhibitor in its own transaction.
+"""
+
+from portal.exhibitors.services.booths import (
+    FLYER_MAX_BYTES,
+    LOGO_MAX_BYTES,
+    MAX_STAFF,
+    BoothError,
+    InvalidBooth,
+    State,
+    booth_deadline,
+    can_edit,
+    clean_values,
+    create_booth,
+    registration_open,
+    update_booth,
+)
+from portal.exhibitors.services.decisions import (
+    TRANSITIONS,
+    decide_booth,
+    ensure_settings,
+    release_place,
+    settings_for,
+    take_place,
+)
+from portal.exhibitors.services.placement import (
+    Placement,
+    assign_place,
+    create_place,
+    delete_place,
+    update_place,
+)
+from portal.exhibitors.services.queries import (
+    booth_file,
+    booth_page,
+    booths_by_session,
+    exhibition_page,
+    get_event,
+    get_event_booth,
+    get_event_for_booths,
+    get_event_place,
+    get_own_booth,
+    my_booths,
+    open_events,
+    organiser_overview,
+    plan_page,
+    public_booth_file,
+    session_choices,
+    staff_of,
+)
+
+__all__ = [
+    "FLYER_MAX_BYTES",
+    "LOGO_MAX_BYTES",
+    "MAX_STAFF",
+    "TRANSITIONS",
+    "BoothError",
+    "InvalidBooth",
+    "Placement",
+    "State",
+    "assign_place",
+    "booth_deadline",
+    "booth_file",
+    "booth_page",
+    "booths_by_session",
+    "can_edit",
+    "clean_values",
+    "create_booth",
+    "create_place",
+    "decide_booth",
+    "delete_place",
+    "ensure_settings",
+    "exhibition_page",
+    "get_event",
+    "get_event_booth",
+    "get_event_for_booths",
+    "get_event_place",
+    "get_own_booth",
+    "my_booths",
+    "open_events",
+    "organiser_overview",
+    "plan_page",
+    "public_booth_file",
+    "registration_open",
+    "release_place",
+    "session_choices",
+    "settings_for",
+    "staff_of",
+    "take_place",
+    "update_booth",
+    "update_place",
+]

@@ -76,4 +76,8 @@ def dev_mailbox_visible() -> bool:
 
 
 def init_app(app):
-    app.jinja_env.globals.update(has_role=has_role, dev_mailbox_visible=dev_mailbox_visible)
+    app.jinja_env.globals.update(
+        has_role=has_role,
+        has_role_anywhere=has_role_anywhere,
+        dev_mailbox_visible=dev_mailbox_visible,
+    )

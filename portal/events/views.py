@@ -5,6 +5,8 @@ from flask import abort, render_template
 from portal.auth import has_role
 from portal.events import bp, services
 from portal.events.forms import DEADLINE_KIND_LABELS, EVENT_STATUS_LABELS, SESSION_KIND_LABELS
+from portal.exhibitors import services as exhibitor_services
+from portal.speakers import services as speaker_services
 
 
 @bp.app_template_filter("session_kind")
@@ -36,7 +38,11 @@ def show(slug):
     page = services.public_event_page(slug, include_drafts=has_role("organiser"))
     if page is None:
         abort(404)
-    return render_template("events/show.html", **page._asdict())
+    return render_template(
+        "events/show.html",
+        speakers_by_session=speaker_services.public_speakers_by_session(page.event),
+        **page._asdict(),
+    )
 
 
 @bp.get("/veranstaltungen/<slug>/programm/<int:session_id>")
@@ -45,4 +51,10 @@ def show_session(slug, session_id):
     page = services.public_session_page(slug, session_id, include_drafts=has_role("organiser"))
     if page is None:
         abort(404)
-    return render_template("events/session.html", **page._asdict())
+    return render_template(
+        "events/session.html",
+        speakers=speaker_services.public_speakers_by_session(page.event).get(page.session.id, []),
+        slides=speaker_services.published_slides(page.session),
+        booths=exhibitor_services.booths_by_session(page.event).get(page.session.id, []),
+        **page._asdict(),
+    )

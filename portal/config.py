@@ -66,6 +66,9 @@ def load(overrides=None) -> dict:
         "SESSION_COOKIE_SECURE": env == "production",
         "WTF_CSRF_TIME_LIMIT": None,
         "SEND_FILE_MAX_AGE_DEFAULT": 3600,
+        # Number of reverse proxies in front of the app (X-Forwarded-For/-Proto are trusted
+        # that many hops deep); 0 trusts none. Rate limits per address depend on it.
+        "PROXY_COUNT": int(_env("PROXY_COUNT", "0")),
     }
     secret = _env("SECRET_KEY")
     cfg["SECRET_KEY_FROM_INSTANCE"] = secret is None and "SECRET_KEY" not in overrides

@@ -80,3 +80,8 @@ class LoginFailure(BaseModel):
 
     key = CharField(max_length=80, index=True)
     at = DateTimeField(default=now, index=True)
+
+
+# Resolve RoleGrant.event now, to the real Event: a DeferredForeignKey binds to the first
+# class named "Event" that is created, and migrations define frozen copies of that name.
+from portal.events.models import Event  # noqa: E402,F401

@@ -148,3 +148,19 @@ def test_language_switch_ignores_foreign_redirects(client):
     response = client.post("/sprache", data={"lang": "xx", "next": "//evil.example/"})
     assert response.headers["Location"] == "/"
     assert '<html lang="de">' in client.get("/").get_data(as_text=True)
+
+
+def test_proxy_count_trusts_forwarded_address(app_config):
+    app = create_app({**app_config, "PROXY_COUNT": 1})
+
+    @app.get("/_addr")
+    def addr():
+        from flask import request
+
+        return request.remote_addr
+
+    headers = {"X-Forwarded-For": "203.0.113.7"}
+    assert app.test_client().get("/_addr", headers=headers).get_data(as_text=True) == "203.0.113.7"
+    plain = create_app(app_config)
+    plain.add_url_rule("/_addr", view_func=addr)
+    assert plain.test_client().get("/_addr", headers=headers).get_data(as_text=True) == "127.0.0.1"

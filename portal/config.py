@@ -66,6 +66,14 @@ def load(overrides=None) -> dict:
         "SESSION_COOKIE_SECURE": env == "production",
         "WTF_CSRF_TIME_LIMIT": None,
         "SEND_FILE_MAX_AGE_DEFAULT": 3600,
+        # Key for IBANs at rest: 32 bytes as url-safe base64 or 64 hex digits. Unset, it is
+        # derived from SECRET_KEY (development only: production requires it).
+        "IBAN_KEY": _env("IBAN_KEY"),
+        "TRAVEL_RECEIPT_MAX_BYTES": int(_env("TRAVEL_RECEIPT_MAX_BYTES", str(10 * 1024 * 1024))),
+        # The paying account for SEPA exports, unless an event sets its own.
+        "TRAVEL_DEBTOR_NAME": _env("TRAVEL_DEBTOR_NAME", ""),
+        "TRAVEL_DEBTOR_IBAN": _env("TRAVEL_DEBTOR_IBAN", ""),
+        "TRAVEL_DEBTOR_BIC": _env("TRAVEL_DEBTOR_BIC", ""),
         # Number of reverse proxies in front of the app (X-Forwarded-For/-Proto are trusted
         # that many hops deep); 0 trusts none. Rate limits per address depend on it.
         "PROXY_COUNT": int(_env("PROXY_COUNT", "0")),
@@ -88,4 +96,9 @@ def check_production(cfg: dict) -> None:
         raise RuntimeError(
             "PORTAL_ENV=production verlangt einen eigenen PORTAL_SECRET_KEY "
             "(mindestens 32 Zeichen, kein Entwicklungsschlüssel)."
+        )
+    if not cfg.get("IBAN_KEY"):
+        raise RuntimeError(
+            "PORTAL_ENV=production verlangt PORTAL_IBAN_KEY "
+            "(Schlüssel für die IBAN-Verschlüsselung)."
         )

@@ -48,8 +48,15 @@ def test_production_refuses_development_secret(tmp_path, monkeypatch, overrides)
         create_app({"ENV": "production", "INSTANCE_PATH": str(tmp_path), **overrides})
 
 
+def test_production_refuses_missing_iban_key(tmp_path):
+    with pytest.raises(RuntimeError, match="PORTAL_IBAN_KEY"):
+        create_app({"ENV": "production", "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "y" * 48})
+
+
 def test_production_starts_with_a_real_secret(tmp_path, app_config):
-    app = create_app({**app_config, "ENV": "production", "SECRET_KEY": "x" * 48})
+    app = create_app(
+        {**app_config, "ENV": "production", "SECRET_KEY": "x" * 48, "IBAN_KEY": "ab" * 32}
+    )
     response = app.test_client().get("/")
     assert response.status_code == 200
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")

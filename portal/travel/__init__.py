@@ -1,0 +1,5 @@
+"""Blueprint of the travel area."""
+
+from flask import Blueprint
+
+bp = Blueprint("travel", __name__)

@@ -16,7 +16,7 @@ import magic
 from flask import current_app, send_file
 from flask_babel import gettext as _
 from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from portal.accounts.models import User
 from portal.db import BaseModel
@@ -96,6 +96,9 @@ def _stream_to_temp(stream, directory: Path, max_bytes: int) -> tuple[Path, int,
 
 def _reencode_image(path: Path, mime: str, max_px: int | None) -> None:
     """Decode and re-encode an image: drops EXIF (location), rejects broken files."""
+    # weasyprint sets this process-wide to True on import, which would let truncated
+    # uploads through as padded images; uploads are always decoded strictly.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with Image.open(path) as img:
             img.load()

@@ -179,3 +179,19 @@ def test_delete_upload_removes_row_and_file(app, make_user):
     delete_upload(stored)
     assert not path.exists()
     assert StoredFile.select().count() == 0
+
+
+def test_truncated_image_is_refused_even_after_weasyprint_was_imported(app, make_user):
+    import weasyprint  # noqa: F401  (sets PIL's LOAD_TRUNCATED_IMAGES on import)
+
+    out = io.BytesIO()
+    Image.new("RGB", (64, 64), "green").save(out, format="PNG")
+    with pytest.raises(UploadError, match="beschädigt"):
+        save_upload(
+            upload(out.getvalue()[:-30], "abgeschnitten.png"),
+            area="t",
+            owner=make_user(),
+            allowed=IMAGES,
+            max_bytes=10**6,
+        )
+    assert files_on_disk(app) == []

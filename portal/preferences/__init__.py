@@ -1,0 +1,5 @@
+"""Blueprint of the preferences area."""
+
+from flask import Blueprint
+
+bp = Blueprint("preferences", __name__)

@@ -5,6 +5,7 @@ import logging
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import config as config_module
 from portal.config import ROOT
@@ -21,6 +22,9 @@ def create_app(config=None) -> Flask:
         instance_path=cfg["INSTANCE_PATH"],
     )
     app.config.update(cfg)
+    if app.config["PROXY_COUNT"]:
+        hops = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     Path(app.config["UPLOAD_ROOT"]).mkdir(parents=True, exist_ok=True)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -47,7 +51,19 @@ def create_app(config=None) -> Flask:
     return app
 
 
-AREAS = ("events", "accounts", "backoffice", "admin", "devmail", "registration")
+AREAS = (
+    "events",
+    "accounts",
+    "backoffice",
+    "admin",
+    "devmail",
+    "registration",
+    "preferences",
+    "allocation",
+    "travel",
+    "speakers",
+    "exhibitors",
+)
 
 
 def _register_blueprints(app: Flask) -> None:

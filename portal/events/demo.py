@@ -617,6 +617,10 @@ def load_demo() -> list[tuple[str, str, str]]:
 
         _sessions(kommunaltagung, KOMMUNALTAGUNG_SESSIONS, actor=organiser)
         _sessions(dialogue, KOMMUNEN_KONSTRUKTIV_SESSIONS, actor=organiser)
+        # The Kommunaltagung gives municipal practitioners priority in the assignment.
+        from portal.allocation.services import seed_demo_settings
+
+        seed_demo_settings(kommunaltagung, actor=organiser)
 
         if services.get_deadline(kommunaltagung, DeadlineKind.REGISTRATION) is None:
             # Set twice so the history shows the extension from the invitation's date.

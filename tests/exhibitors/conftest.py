@@ -5,14 +5,6 @@ from contextlib import contextmanager
 
 import pytest
 
-from tests.browser.conftest import (  # noqa: F401  (the browser fixtures, for test_plan_browser)
-    axe_source,
-    browser,
-    browser_login,
-    check_a11y,
-    live_server,
-    page,
-)
 from tests.exhibitors.helpers import BEFORE_EVENT, service_values
 
 

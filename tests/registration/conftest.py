@@ -12,14 +12,6 @@ from portal.events.models import DeadlineKind
 from portal.mailer import deliver_pending
 from portal.registration import services
 from portal.registration.models import RegistrationSettings
-from tests.browser.conftest import (  # noqa: F401  (the browser fixtures, for test_browser.py)
-    axe_source,
-    browser,
-    browser_login,
-    check_a11y,
-    live_server,
-    page,
-)
 from tests.conftest import PASSWORD
 
 # A day in October 2024: registration for the November events is open.

@@ -7,13 +7,6 @@ from datetime import datetime
 import pytest
 
 # The browser fixtures (Chromium, live server, axe-core) for test_a11y.py.
-from tests.browser.conftest import (  # noqa: F401
-    axe_source,
-    browser,
-    check_a11y,
-    live_server,
-    page,
-)
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ import portal.models  # noqa: F401  (binds deferred foreign keys before migratio
 from portal.registration.models import Registration, RegistrationSettings
 from portal.travel import services
 from portal.travel.models import TravelClaim
-from tests.browser import conftest as browser_fixtures
 from tests.conftest import PASSWORD
 from tests.travel.helpers import AFTER_EVENT, IBAN, item_values, upload
 
@@ -114,9 +113,3 @@ def second_organiser(app, make_user):
 
 
 # The browser tests' fixtures, for tests/travel/test_a11y.py (real Chromium, axe-core).
-browser = browser_fixtures.browser
-live_server = browser_fixtures.live_server
-page = browser_fixtures.page
-axe_source = browser_fixtures.axe_source
-check_a11y = browser_fixtures.check_a11y
-browser_login = browser_fixtures.browser_login

@@ -1,7 +1,7 @@
 """axe-core finds no WCAG 2.2 AA violation on the travel pages (real Chromium).
 
 The browser fixtures (live_server, page, check_a11y, browser_login) come from
-tests/browser/conftest.py through tests/travel/conftest.py.
+tests/conftest.py.
 """
 
 from datetime import date

@@ -70,6 +70,13 @@ def _claim_row(event, user, values, *, at, actor, late) -> tuple[Registration, b
     return Registration.get_by_id(existing.id), bool(reactivated)
 
 
+def _allocation():
+    """The allocation area's hooks (imported late: allocation reads registrations)."""
+    from portal.allocation import services
+
+    return services
+
+
 def _place(registration: Registration, settings, *, at: datetime, approval: bool) -> None:
     """Give a new or approved registration its state: pending, confirmed or waitlisted."""
     if approval:
@@ -83,6 +90,8 @@ def _place(registration: Registration, settings, *, at: datetime, approval: bool
     Registration.update(state=state, waitlisted_at=waitlisted_at).where(
         Registration.id == registration.id
     ).execute()
+    if state == State.CONFIRMED:
+        _allocation().on_registration_confirmed(registration)
 
 
 def register(*, event: Event, user: User | None, actor=None, late=False, **fields):
@@ -172,6 +181,7 @@ def cancel_registration(registration: Registration, *, actor, by_organiser=False
             Registration.id == current.id
         ).execute()
         current.state = State.CANCELLED
+        _allocation().on_registration_cancelled(current, actor=actor)
         audit.record(
             "registration.cancelled", current, actor=actor, previous=previous, event=event.id
         )

@@ -115,6 +115,9 @@ def promote_waitlisted(settings: RegistrationSettings, *, at: datetime, actor=No
             release_seat(settings)
             continue
         candidate.state = State.CONFIRMED
+        from portal.allocation import services as allocation_services
+
+        allocation_services.on_registration_confirmed(candidate, actor=actor)
         audit.record("registration.promoted", candidate, actor=actor, event=settings.event_id)
         notify(candidate, "registration_promoted")
         promoted.append(candidate)
